@@ -1,0 +1,4 @@
+// Placeholder until the cross-SAE and LM-head routes land.
+import { createRouter } from "../router";
+
+export const compareRoutes = () => createRouter();

@@ -1,0 +1,4 @@
+// Placeholder until the explorer page lands.
+import { createRouter } from "../router";
+
+export const explorerRoutes = () => createRouter();

@@ -1,0 +1,4 @@
+// Placeholder until the search routes land.
+import { createRouter } from "../router";
+
+export const searchRoutes = () => createRouter();
