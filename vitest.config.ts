@@ -1,6 +1,7 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { searchFixtures } from "./test/search/fixture-server";
 
 export default defineConfig({
   plugins: [
@@ -10,6 +11,7 @@ export default defineConfig({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
           bindings: { TEST_MIGRATIONS: migrations, ADMIN_KEY: "test-admin-key-0123456789abcdef" },
+          serviceBindings: { SEARCH_FIXTURES: searchFixtures },
         },
       };
     }),

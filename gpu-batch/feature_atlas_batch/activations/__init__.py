@@ -1,0 +1,1 @@
+"""Tokenised corpora and captured hookpoint activations."""

@@ -1,0 +1,1 @@
+"""Importers: explanations made elsewhere (Neuronpedia exports, delphi results) as bundles."""

@@ -1,0 +1,1 @@
+"""LM-head decoding: neuron and latent directions projected through the final norm and the unembedding."""

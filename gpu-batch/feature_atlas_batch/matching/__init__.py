@@ -1,0 +1,1 @@
+"""Cross-SAE matching: decoder cosine, one-to-one assignment, explanation cosine, layer similarity."""

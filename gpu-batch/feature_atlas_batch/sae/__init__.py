@@ -1,0 +1,1 @@
+"""Sparse autoencoders: TopK training, and loaders for pretrained SAEs."""

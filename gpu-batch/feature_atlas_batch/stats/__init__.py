@@ -1,0 +1,1 @@
+"""Latent statistics, sparse activation storage, and example contexts for explaining and scoring."""

@@ -1,0 +1,164 @@
+// Ranks explanations for a query in one of three modes, across the live
+// release of every requested model. Returns explanation-level hits with
+// where each rank came from; callers hydrate text and page through them.
+import type { ActiveModel } from "../core/active-release";
+import type { Env } from "../env";
+import { ApiError } from "../errors";
+import type { Embedder } from "./embed/embedder";
+import { fusedScore } from "./fusion";
+import { lexicalSearch, type LexicalHit } from "./lexical/lexical-search";
+import type { VectorFilter, VectorHit, VectorIndex } from "./vectors/vector-index";
+
+export type SearchMode = "hybrid" | "semantic" | "lexical";
+
+export interface RankedHit {
+  model: string;
+  release: number;
+  explanation: number;
+  sae: string;
+  layer: number;
+  index: number;
+  /** rank is null for a hybrid hit found only lexically (its cosine is still exact). */
+  semantic: { rank: number | null; cosine: number } | null;
+  lexical: { rank: number; bm25: number } | null;
+  /** The score results are ordered by: cosine, BM25 or the fused score. */
+  score: number;
+}
+
+export interface RankInput {
+  text: string;
+  mode: SearchMode;
+  models: ActiveModel[];
+  filter: VectorFilter;
+  /** How many hits to rank (the page end plus room for de-duplication). */
+  depth: number;
+}
+
+export interface RankDeps {
+  env: Env;
+  index: VectorIndex;
+  embedder: () => Promise<Embedder>;
+}
+
+const key = (h: { release: number; explanation: number }) => `${h.release}:${h.explanation}`;
+
+function checkEmbeddingModel(models: ActiveModel[], embedder: Embedder): void {
+  const other = models.find((m) => m.manifest.embedding.model !== embedder.model);
+  if (other) {
+    throw new ApiError(
+      "UNAVAILABLE",
+      `model ${other.id} was embedded with ${other.manifest.embedding.model}, but this deployment embeds queries with ${embedder.model}`,
+    );
+  }
+}
+
+/** A semantic hit as a ranked result: `rank` is 0-based, `score` its starting score. */
+function semanticRanked(h: VectorHit & { model: string }, rank: number, score: number): RankedHit {
+  return {
+    model: h.model,
+    release: h.release,
+    explanation: h.explanation,
+    sae: h.sae,
+    layer: h.layer,
+    index: h.index,
+    semantic: { rank: rank + 1, cosine: h.score },
+    lexical: null,
+    score,
+  };
+}
+
+async function semanticHits(deps: RankDeps, input: RankInput, vector: Float32Array): Promise<(VectorHit & { model: string })[]> {
+  const perRelease = await Promise.all(
+    input.models.map(async (m) => {
+      const hits = await deps.index.query({ model: m.id, release: m.release }, vector, input.depth, input.filter);
+      return hits.map((h) => ({ ...h, model: m.id }));
+    }),
+  );
+  return perRelease.flat().sort((a, b) => b.score - a.score).slice(0, input.depth);
+}
+
+async function lexicalHits(deps: RankDeps, input: RankInput): Promise<(LexicalHit & { model: string })[]> {
+  const perRelease = await Promise.all(
+    input.models.map(async (m) => {
+      const hits = await lexicalSearch(deps.env.DB, m.release, input.text, input.depth, input.filter);
+      return hits.map((h) => ({ ...h, model: m.id }));
+    }),
+  );
+  return perRelease.flat().sort((a, b) => b.bm25 - a.bm25).slice(0, input.depth);
+}
+
+async function cosineOf(deps: RankDeps, hit: LexicalHit & { model: string }, vector: Float32Array): Promise<number> {
+  const v = await deps.index.vectorOf({ model: hit.model, release: hit.release }, hit.explanation);
+  if (!v) return 0;
+  let dot = 0;
+  for (let d = 0; d < v.length; d++) dot += v[d]! * vector[d]!;
+  return dot;
+}
+
+export async function rankExplanations(deps: RankDeps, input: RankInput): Promise<RankedHit[]> {
+  if (!input.models.length) return [];
+  const minScore = input.filter.minScore;
+
+  if (input.mode === "lexical") {
+    return (await lexicalHits(deps, input))
+      .map((h, rank) => ({
+        model: h.model,
+        release: h.release,
+        explanation: h.explanation,
+        sae: h.sae,
+        layer: h.layer,
+        index: h.index,
+        semantic: null,
+        lexical: { rank: rank + 1, bm25: h.bm25 },
+        score: h.bm25,
+      }))
+      .filter((h) => minScore === undefined || h.score >= minScore);
+  }
+
+  // The lexical query is I/O to D1: start it before the embedding, which is CPU.
+  const lexicalPending = input.mode === "hybrid" ? lexicalHits(deps, input) : null;
+  lexicalPending?.catch(() => undefined);
+  const embedder = await deps.embedder();
+  checkEmbeddingModel(input.models, embedder);
+  const [vector] = await embedder.embed([input.text]);
+  if (!vector) throw new Error("the embedder returned no vector");
+
+  if (!lexicalPending) {
+    return (await semanticHits(deps, input, vector)).map((h, rank) => semanticRanked(h, rank, h.score));
+  }
+
+  // Hybrid: the semantic list is not cut by min_score before fusion; the
+  // fused list is, on each hit's exact cosine.
+  const semantic = await semanticHits(deps, { ...input, filter: { ...input.filter, minScore: undefined } }, vector);
+  const lexical = await lexicalPending;
+  const merged = new Map<string, RankedHit>();
+  semantic.forEach((h, rank) => merged.set(key(h), semanticRanked(h, rank, 0)));
+  await Promise.all(
+    lexical.map(async (h, rank) => {
+      const found = merged.get(key(h));
+      const lexicalPart = { rank: rank + 1, bm25: h.bm25 };
+      if (found) {
+        found.lexical = lexicalPart;
+        return;
+      }
+      const cosine = await cosineOf(deps, h, vector);
+      merged.set(key(h), {
+        model: h.model,
+        release: h.release,
+        explanation: h.explanation,
+        sae: h.sae,
+        layer: h.layer,
+        index: h.index,
+        semantic: { rank: null, cosine },
+        lexical: lexicalPart,
+        score: 0,
+      });
+    }),
+  );
+  const fused = [...merged.values()];
+  for (const h of fused) h.score = fusedScore(h.semantic?.cosine ?? null, h.lexical?.bm25 ?? null);
+  return fused
+    .filter((h) => minScore === undefined || (h.semantic?.cosine ?? 0) >= minScore)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, input.depth);
+}
