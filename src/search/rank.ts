@@ -52,15 +52,17 @@ function checkEmbeddingModel(models: ActiveModel[], embedder: Embedder): void {
   }
 }
 
+type HitIdentity = Pick<RankedHit, "model" | "release" | "explanation" | "sae" | "layer" | "index">;
+
+/** The fields that name a hit, whichever ranker found it. */
+function identity(h: HitIdentity): HitIdentity {
+  return { model: h.model, release: h.release, explanation: h.explanation, sae: h.sae, layer: h.layer, index: h.index };
+}
+
 /** A semantic hit as a ranked result: `rank` is 0-based, `score` its starting score. */
 function semanticRanked(h: VectorHit & { model: string }, rank: number, score: number): RankedHit {
   return {
-    model: h.model,
-    release: h.release,
-    explanation: h.explanation,
-    sae: h.sae,
-    layer: h.layer,
-    index: h.index,
+    ...identity(h),
     semantic: { rank: rank + 1, cosine: h.score },
     lexical: null,
     score,
@@ -102,12 +104,7 @@ export async function rankExplanations(deps: RankDeps, input: RankInput): Promis
   if (input.mode === "lexical") {
     return (await lexicalHits(deps, input))
       .map((h, rank) => ({
-        model: h.model,
-        release: h.release,
-        explanation: h.explanation,
-        sae: h.sae,
-        layer: h.layer,
-        index: h.index,
+        ...identity(h),
         semantic: null,
         lexical: { rank: rank + 1, bm25: h.bm25 },
         score: h.bm25,
@@ -143,12 +140,7 @@ export async function rankExplanations(deps: RankDeps, input: RankInput): Promis
       }
       const cosine = await cosineOf(deps, h, vector);
       merged.set(key(h), {
-        model: h.model,
-        release: h.release,
-        explanation: h.explanation,
-        sae: h.sae,
-        layer: h.layer,
-        index: h.index,
+        ...identity(h),
         semantic: { rank: null, cosine },
         lexical: lexicalPart,
         score: 0,
