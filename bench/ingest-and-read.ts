@@ -8,8 +8,9 @@
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { planUpload, uploadBundle, verifyBundle } from "../src/bundle";
+import { verifyBundle } from "../src/bundle";
 import { readBundleDir } from "../cli/read-bundle-dir";
+import { timedIngest } from "./lib/ingest";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BUNDLE = process.env.BENCH_BUNDLE ?? path.join(ROOT, "demo/bundles/gemma-2-2b-gemmascope-res-16k");
@@ -60,18 +61,7 @@ async function main() {
   const bytesBefore = await sqliteBytes(process.env.BENCH_STATE_DIR);
 
   console.error(`ingesting ${manifest.bundleId} (${explanationRows} explanations) into ${URL_BASE}`);
-  const t1 = performance.now();
-  const result = await uploadBundle({
-    baseUrl: URL_BASE,
-    adminKey,
-    fetch: (url, init) => fetch(url, init),
-    manifestText: bundle.manifestText,
-    manifest,
-    parts: planUpload(manifest, bundle.files),
-    onProgress: (p) => process.stderr.write(`\r  part ${p.partsSent}/${p.partsTotal} ${p.file}`),
-  });
-  const ingestS = (performance.now() - t1) / 1000;
-  process.stderr.write("\n");
+  const { result, seconds: ingestS } = await timedIngest(URL_BASE, adminKey, bundle, manifest);
   if (!result.committed) throw new Error("the bundle was already active; the bench needs a fresh state dir");
   const bytesAfter = await sqliteBytes(process.env.BENCH_STATE_DIR);
 

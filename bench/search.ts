@@ -8,7 +8,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { readBundleDir } from "../cli/read-bundle-dir";
-import { planUpload, uploadBundle, verifyBundle } from "../src/bundle";
+import { verifyBundle } from "../src/bundle";
+import { timedIngest } from "./lib/ingest";
 import { machine } from "./lib/machine";
 import { mergeResults, resultsPath } from "./lib/results-file";
 import type { DevQuery } from "./search-lib/quality";
@@ -49,18 +50,7 @@ async function main() {
   const bundle = await readBundleDir(BUNDLE);
   const manifest = await verifyBundle(bundle);
   console.error(`ingesting ${manifest.bundleId} into ${URL_BASE}`);
-  const t0 = performance.now();
-  await uploadBundle({
-    baseUrl: URL_BASE,
-    adminKey,
-    fetch: (url, init) => fetch(url, init),
-    manifestText: bundle.manifestText,
-    manifest,
-    parts: planUpload(manifest, bundle.files),
-    onProgress: (p) => process.stderr.write(`\r  part ${p.partsSent}/${p.partsTotal} ${p.file}   `),
-  });
-  process.stderr.write("\n");
-  const ingestS = (performance.now() - t0) / 1000;
+  const { seconds: ingestS } = await timedIngest(URL_BASE, adminKey, bundle, manifest);
   const headers = await readKey(adminKey);
   const rssBefore = serverPid ? await workerdRss(serverPid) : null;
 
