@@ -21,7 +21,8 @@ run_one() {
   wrangler deploy --dry-run --outdir "$state/dist" >"$state/build.log" 2>&1 || { tail -20 "$state/build.log" >&2; return 1; }
   sed -e 's|^main = .*|main = "dist/index.js"\nno_bundle = true|' -e "s|^migrations_dir = .*|migrations_dir = \"$ROOT/migrations\"|" \
     wrangler.toml >"$state/wrangler.toml"
-  dev_server_start "${BENCH_PORT:-8791}" "$state" --config "$state/wrangler.toml" "$@"
+  # QUERY_CACHE_SIZE=0: every request embeds its query, whatever ran before it.
+  dev_server_start "${BENCH_PORT:-8791}" "$state" --config "$state/wrangler.toml" --var "QUERY_CACHE_SIZE:0" "$@"
   BENCH_URL="$DEV_SERVER_URL" BENCH_SERVER_PID="$DEV_SERVER_PID" FEATURE_ATLAS_ADMIN_KEY="$DEV_SERVER_ADMIN_KEY" \
     BENCH_BUNDLE="$bundle" BENCH_LABEL="$label" \
     tsx bench/search.ts && rc=0 || rc=$?

@@ -1,8 +1,10 @@
 // Latency of explanation search through a real local Worker (`wrangler dev`):
 // warm p50/p95 per mode with the development queries (each a new text, so
 // every request embeds), the first search after ingest (model and index
-// loads), and the resident memory of the server's workerd processes. Quality
-// figures come from bench/search-quality.ts.
+// loads), the resident memory of the server's workerd processes, the median
+// of each phase the Worker reports in Server-Timing, and a same-run baseline:
+// GET /health (one `SELECT 1`), the floor of any request through this server.
+// Quality figures come from bench/search-quality.ts.
 // Env: BENCH_URL, FEATURE_ATLAS_ADMIN_KEY, BENCH_SERVER_PID, BENCH_BUNDLE (default
 // the 16k demo), BENCH_LABEL (results key suffix), BENCH_RESULTS.
 import { readFile } from "node:fs/promises";
@@ -13,6 +15,7 @@ import { timedIngest } from "./lib/ingest";
 import { machine } from "./lib/machine";
 import { mergeResults, resultsPath } from "./lib/results-file";
 import type { DevQuery } from "./search-lib/quality";
+import { parseServerTiming } from "../src/search/timings";
 import { summarise, timed, workerdRss } from "./search-lib/timing";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -37,10 +40,21 @@ async function readKey(adminKey: string): Promise<Record<string, string>> {
   return { Authorization: `Bearer ${((await res.json()) as { key: string }).key}` };
 }
 
-async function searchPage(headers: Record<string, string>, q: string, mode: string, limit: number): Promise<{ ms: number; page: Page }> {
+async function searchPage(
+  headers: Record<string, string>,
+  q: string,
+  mode: string,
+  limit: number,
+): Promise<{ ms: number; page: Page; phases: Record<string, number> }> {
   const r = await timed(`${URL_BASE}/v1/search?${new URLSearchParams({ q, mode, limit: String(limit) })}`, { headers });
   if (r.status !== 200) throw new Error(`search ${mode} "${q.slice(0, 40)}": ${r.status} ${JSON.stringify(r.body)}`);
-  return { ms: r.ms, page: r.body as Page };
+  return { ms: r.ms, page: r.body as Page, phases: parseServerTiming(r.headers.get("server-timing")) };
+}
+
+/** Median of each Server-Timing phase over a run (a phase absent from a request counts as 0). */
+function phaseMedians(runs: Record<string, number>[]): Record<string, number> {
+  const names = new Set(runs.flatMap((r) => Object.keys(r)));
+  return Object.fromEntries([...names].map((n) => [n, summarise(runs.map((r) => r[n] ?? 0)).p50]));
 }
 
 async function main() {
@@ -58,15 +72,34 @@ async function main() {
   const cold = await searchPage(headers, queries[0]!.query, "hybrid", 20);
   console.error(`first search (loads the model and the index): ${cold.ms.toFixed(1)} ms`);
 
+  const baselineTimes: number[] = [];
+  for (let i = 0; i < LATENCY_REQUESTS + WARMUP; i++) {
+    const r = await timed(`${URL_BASE}/health`, { headers });
+    if (r.status !== 200) throw new Error(`/health: ${r.status}`);
+    if (i >= WARMUP) baselineTimes.push(r.ms);
+  }
+  const baseline = summarise(baselineTimes);
+  console.error(`baseline GET /health: p50 ${baseline.p50} ms, p95 ${baseline.p95} ms`);
+
   const latency: Record<string, ReturnType<typeof summarise>> = {};
+  const phases: Record<string, Record<string, number>> = {};
+  const ratioToBaseline: Record<string, number> = {};
   for (const mode of ["hybrid", "semantic", "lexical"]) {
     const times: number[] = [];
+    const runs: Record<string, number>[] = [];
     for (let i = 0; i < LATENCY_REQUESTS + WARMUP; i++) {
-      const { ms } = await searchPage(headers, queries[i % queries.length]!.query, mode, 20);
-      if (i >= WARMUP) times.push(ms);
+      const r = await searchPage(headers, queries[i % queries.length]!.query, mode, 20);
+      if (i >= WARMUP) {
+        times.push(r.ms);
+        runs.push(r.phases);
+      }
     }
     latency[mode] = summarise(times);
-    console.error(`${mode}: p50 ${latency[mode]!.p50} ms, p95 ${latency[mode]!.p95} ms`);
+    phases[mode] = phaseMedians(runs);
+    ratioToBaseline[mode] = Math.round((latency[mode]!.p50 / baseline.p50) * 100) / 100;
+    console.error(
+      `${mode}: p50 ${latency[mode]!.p50} ms, p95 ${latency[mode]!.p95} ms (${ratioToBaseline[mode]}x /health); phases p50 ${JSON.stringify(phases[mode])}`,
+    );
   }
   const rssAfter = serverPid ? await workerdRss(serverPid) : null;
 
@@ -78,6 +111,9 @@ async function main() {
     ingestSeconds: Math.round(ingestS * 10) / 10,
     firstSearchMs: Math.round(cold.ms * 10) / 10,
     warmLatencyMs: latency,
+    baselineHealthMs: baseline,
+    p50RatioToBaseline: ratioToBaseline,
+    serverTimingP50Ms: phases,
     workerdRssMiB: { afterIngest: mb(rssBefore), afterSearches: mb(rssAfter) },
   };
   await mergeResults(resultsPath(ROOT), `search-${LABEL}`, figures);

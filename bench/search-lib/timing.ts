@@ -15,11 +15,11 @@ export function summarise(times: number[]): Timing {
   return { n: sorted.length, p50: round(at(0.5)), p95: round(at(0.95)), mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length) };
 }
 
-export async function timed(url: string, init: RequestInit = {}): Promise<{ ms: number; status: number; body: unknown }> {
+export async function timed(url: string, init: RequestInit = {}): Promise<{ ms: number; status: number; body: unknown; headers: Headers }> {
   const t0 = performance.now();
   const res = await fetch(url, init);
   const body = (await res.json()) as unknown;
-  return { ms: performance.now() - t0, status: res.status, body };
+  return { ms: performance.now() - t0, status: res.status, body, headers: res.headers };
 }
 
 /** Resident memory (bytes) of the workerd processes under a process id. */

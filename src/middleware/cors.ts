@@ -13,7 +13,7 @@ export const publicCors = (): MiddlewareHandler<AppEnv> =>
       origin: allowed.includes("*") ? "*" : (origin) => (allowed.includes(origin) ? origin : null),
       allowMethods: ["GET", "HEAD", "POST", "OPTIONS"],
       allowHeaders: ["Content-Type", "Authorization", "X-Api-Key", "X-Request-Id", "If-None-Match"],
-      exposeHeaders: ["ETag", "X-Request-Id", "Retry-After", "X-RateLimit-Limit"],
+      exposeHeaders: ["ETag", "X-Request-Id", "Retry-After", "X-RateLimit-Limit", "Server-Timing"],
       maxAge: 86400,
     });
     return handler(c, next);

@@ -5,7 +5,9 @@ import type { ActiveModel } from "../core/active-release";
 import type { Env } from "../env";
 import { ApiError } from "../errors";
 import type { Embedder } from "./embed/embedder";
+import type { Timings } from "./timings";
 import { fusedScore } from "./fusion";
+import { frequentWords } from "./lexical/frequent-words";
 import { lexicalSearch, type LexicalHit } from "./lexical/lexical-search";
 import type { VectorFilter, VectorHit, VectorIndex } from "./vectors/vector-index";
 
@@ -38,7 +40,13 @@ export interface RankDeps {
   env: Env;
   index: VectorIndex;
   embedder: () => Promise<Embedder>;
+  /** Phase timings of this request (Server-Timing), when the caller keeps them. */
+  timings?: Timings;
+  /** A release's frequent words, left out of lexical queries (default: from R2). */
+  frequentWords?: (release: number) => Promise<ReadonlySet<string>>;
 }
+
+const timed = <T>(deps: RankDeps, name: string, run: () => Promise<T>): Promise<T> => (deps.timings ? deps.timings.time(name, run) : run());
 
 const key = (h: { release: number; explanation: number }) => `${h.release}:${h.explanation}`;
 
@@ -70,31 +78,48 @@ function semanticRanked(h: VectorHit & { model: string }, rank: number, score: n
 }
 
 async function semanticHits(deps: RankDeps, input: RankInput, vector: Float32Array): Promise<(VectorHit & { model: string })[]> {
-  const perRelease = await Promise.all(
+  const perRelease = await timed(deps, "vectors", () => Promise.all(
     input.models.map(async (m) => {
       const hits = await deps.index.query({ model: m.id, release: m.release }, vector, input.depth, input.filter);
       return hits.map((h) => ({ ...h, model: m.id }));
     }),
-  );
+  ));
   return perRelease.flat().sort((a, b) => b.score - a.score).slice(0, input.depth);
 }
 
 async function lexicalHits(deps: RankDeps, input: RankInput): Promise<(LexicalHit & { model: string })[]> {
-  const perRelease = await Promise.all(
+  const perRelease = await timed(deps, "lexical", () => Promise.all(
     input.models.map(async (m) => {
-      const hits = await lexicalSearch(deps.env.DB, m.release, input.text, input.depth, input.filter);
+      const frequent = await (deps.frequentWords ?? ((r: number) => frequentWords(deps.env.BLOBS, r)))(m.release);
+      const hits = await lexicalSearch(deps.env.DB, m.release, input.text, input.depth, input.filter, frequent);
       return hits.map((h) => ({ ...h, model: m.id }));
     }),
-  );
+  ));
   return perRelease.flat().sort((a, b) => b.bm25 - a.bm25).slice(0, input.depth);
 }
 
-async function cosineOf(deps: RankDeps, hit: LexicalHit & { model: string }, vector: Float32Array): Promise<number> {
-  const v = await deps.index.vectorOf({ model: hit.model, release: hit.release }, hit.explanation);
-  if (!v) return 0;
-  let dot = 0;
-  for (let d = 0; d < v.length; d++) dot += v[d]! * vector[d]!;
-  return dot;
+const dot = (a: Float32Array, b: Float32Array) => {
+  let sum = 0;
+  for (let d = 0; d < a.length; d++) sum += a[d]! * b[d]!;
+  return sum;
+};
+
+/** Exact cosines of lexical-only hits, one batched read per release (0 where a vector is missing). */
+async function cosinesOf(deps: RankDeps, hits: (LexicalHit & { model: string })[], vector: Float32Array): Promise<number[]> {
+  const byRelease = new Map<number, { model: string; at: number[] }>();
+  hits.forEach((h, i) => {
+    const group = byRelease.get(h.release) ?? { model: h.model, at: [] };
+    group.at.push(i);
+    byRelease.set(h.release, group);
+  });
+  const out = new Array<number>(hits.length).fill(0);
+  await Promise.all(
+    [...byRelease].map(async ([release, { model, at }]) => {
+      const vectors = await deps.index.vectorsOf({ model, release }, at.map((i) => hits[i]!.explanation));
+      vectors.forEach((v, j) => (out[at[j]!] = v ? dot(v, vector) : 0));
+    }),
+  );
+  return out;
 }
 
 export async function rankExplanations(deps: RankDeps, input: RankInput): Promise<RankedHit[]> {
@@ -115,9 +140,9 @@ export async function rankExplanations(deps: RankDeps, input: RankInput): Promis
   // The lexical query is I/O to D1: start it before the embedding, which is CPU.
   const lexicalPending = input.mode === "hybrid" ? lexicalHits(deps, input) : null;
   lexicalPending?.catch(() => undefined);
-  const embedder = await deps.embedder();
+  const embedder = await timed(deps, "model", () => deps.embedder());
   checkEmbeddingModel(input.models, embedder);
-  const [vector] = await embedder.embed([input.text]);
+  const [vector] = await timed(deps, "embed", () => embedder.embed([input.text]));
   if (!vector) throw new Error("the embedder returned no vector");
 
   if (!lexicalPending) {
@@ -130,23 +155,21 @@ export async function rankExplanations(deps: RankDeps, input: RankInput): Promis
   const lexical = await lexicalPending;
   const merged = new Map<string, RankedHit>();
   semantic.forEach((h, rank) => merged.set(key(h), semanticRanked(h, rank, 0)));
-  await Promise.all(
-    lexical.map(async (h, rank) => {
-      const found = merged.get(key(h));
-      const lexicalPart = { rank: rank + 1, bm25: h.bm25 };
-      if (found) {
-        found.lexical = lexicalPart;
-        return;
-      }
-      const cosine = await cosineOf(deps, h, vector);
-      merged.set(key(h), {
-        ...identity(h),
-        semantic: { rank: null, cosine },
-        lexical: lexicalPart,
-        score: 0,
-      });
-    }),
-  );
+  const lexicalOnly: (LexicalHit & { model: string; rank: number })[] = [];
+  lexical.forEach((h, rank) => {
+    const found = merged.get(key(h));
+    if (found) found.lexical = { rank: rank + 1, bm25: h.bm25 };
+    else lexicalOnly.push({ ...h, rank });
+  });
+  const cosines = await timed(deps, "fusion", () => cosinesOf(deps, lexicalOnly, vector));
+  lexicalOnly.forEach((h, i) => {
+    merged.set(key(h), {
+      ...identity(h),
+      semantic: { rank: null, cosine: cosines[i]! },
+      lexical: { rank: h.rank + 1, bm25: h.bm25 },
+      score: 0,
+    });
+  });
   const fused = [...merged.values()];
   for (const h of fused) h.score = fusedScore(h.semantic?.cosine ?? null, h.lexical?.bm25 ?? null);
   return fused

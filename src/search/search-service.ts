@@ -9,6 +9,7 @@ import { queryEmbedder } from "./embed/select-embedder";
 import { HYBRID_CANDIDATES } from "./fusion";
 import { hydrate, hydratedKey } from "./hydrate";
 import { rankExplanations, type RankedHit, type SearchMode } from "./rank";
+import type { Timings } from "./timings";
 import { MAX_DEPTH } from "./schemas";
 import { IndexUnavailable, type VectorFilter } from "./vectors/vector-index";
 
@@ -59,8 +60,8 @@ function onePerLatent(hits: RankedHit[]): RankedHit[] {
   });
 }
 
-export async function withText(env: Env, hits: RankedHit[]): Promise<SearchHit[]> {
-  const rows = await hydrate(env, hits);
+export async function withText(env: Env, hits: RankedHit[], timings?: Timings): Promise<SearchHit[]> {
+  const rows = timings ? await timings.time("hydrate", () => hydrate(env, hits)) : await hydrate(env, hits);
   return hits.flatMap((h) => {
     const row = rows.get(hydratedKey(h.release, h.explanation));
     if (!row) return [];
@@ -69,21 +70,21 @@ export async function withText(env: Env, hits: RankedHit[]): Promise<SearchHit[]
   });
 }
 
-export async function search(env: Env, req: SearchRequest): Promise<{ hits: SearchHit[]; hasMore: boolean }> {
+export async function search(env: Env, req: SearchRequest, timings?: Timings): Promise<{ hits: SearchHit[]; hasMore: boolean }> {
   const end = req.offset + req.limit;
   if (req.offset >= MAX_DEPTH) return { hits: [], hasMore: false };
-  const models = await modelsToSearch(env, req.model);
+  const models = timings ? await timings.time("models", () => modelsToSearch(env, req.model)) : await modelsToSearch(env, req.model);
   const filter: VectorFilter = { saes: req.saes, layers: req.layers, minScore: req.minScore };
   // Room for latents with several explanations, plus one to learn whether a next page exists.
   const wanted = Math.min(MAX_DEPTH, req.perLatent ? 2 * (end + 1) + 10 : end + 1);
   const depth = req.mode === "hybrid" ? Math.max(wanted, HYBRID_CANDIDATES) : wanted;
   const ranked = await asUnavailable(() =>
     rankExplanations(
-      { env, index: vectorBackend(env), embedder: () => queryEmbedder(env) },
+      { env, index: vectorBackend(env), embedder: () => queryEmbedder(env), timings },
       { text: req.q, mode: req.mode, models, filter, depth },
     ),
   );
   const list = req.perLatent ? onePerLatent(ranked) : ranked;
   const page = list.slice(req.offset, end);
-  return { hits: await withText(env, page), hasMore: list.length > end && end < MAX_DEPTH };
+  return { hits: await withText(env, page, timings), hasMore: list.length > end && end < MAX_DEPTH };
 }

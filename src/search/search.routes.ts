@@ -8,6 +8,7 @@ import type { SearchMode } from "./rank";
 import { SearchBodySchema, SearchQuerySchema, SearchResponseSchema } from "./schemas";
 import { cursorOffset, searchCursor } from "./search-cursor";
 import { search, type SearchHit } from "./search-service";
+import { Timings } from "./timings";
 
 const DESCRIPTION = `Finds latents by what their explanations say.
 
@@ -68,6 +69,7 @@ interface Params {
 async function respond(c: Context<AppEnv>, p: Params) {
   const identity = [p.q, p.mode, p.model ?? null, p.sae ?? [], p.layer ?? [], p.min_score ?? null];
   const offset = cursorOffset(p.cursor, identity);
+  const timings = new Timings();
   const { hits, hasMore } = await search(c.env, {
     q: p.q,
     mode: p.mode,
@@ -78,7 +80,8 @@ async function respond(c: Context<AppEnv>, p: Params) {
     limit: p.limit,
     offset,
     perLatent: true,
-  });
+  }, timings);
+  c.header("Server-Timing", timings.header());
   return c.json(
     {
       query: p.q,

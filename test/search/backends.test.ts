@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { WorkersAiEmbedder, type AiBinding } from "../../src/search/embed/workers-ai-embedder";
 import { ftsMatchExpression, MAX_QUERY_TERMS, queryTerms } from "../../src/search/lexical/fts-query";
+import { buildFrequentWords, FREQUENT_MIN_ROWS, frequentWords, frequentWordsKey, frequentWordsOf } from "../../src/search/lexical/frequent-words";
 import { upsertReleaseToVectorize, VectorizeBackend, vectorizeFilter, type VectorizeBinding } from "../../src/search/vectors/vectorize-index";
 import { env } from "cloudflare:workers";
 
@@ -14,7 +15,9 @@ function fakeVectorize(matches: { id: string; score: number; metadata?: Record<s
     },
     async getByIds(ids) {
       calls.getByIds.push(ids);
-      return ids.filter((id) => id === "5:2").map((id) => ({ id, values: [0.6, 0.8] }));
+      // As Vectorize does: more than 20 ids in one call is an error.
+      if (ids.length > 20) throw new Error("VECTOR_GET_ERROR (40007): too many ids in payload; max id count is 20");
+      return ids.filter((id) => id === "5:2" || id.startsWith("6:")).map((id) => ({ id, values: [0.6, 0.8] }));
     },
     async upsert(vectors) {
       calls.upsert.push(vectors);
@@ -56,6 +59,19 @@ describe("Vectorize backend (fake binding)", () => {
     expect(Array.from((await backend.vectorOf({ model: "m", release: 5 }, 2))!)).toEqual([Math.fround(0.6), Math.fround(0.8)]);
     expect(await backend.vectorOf({ model: "m", release: 5 }, 3)).toBeNull();
     expect(calls.getByIds).toEqual([["5:2"], ["5:3"]]);
+  });
+
+  it("reads many vectors in calls of at most 20 ids, in order, null where absent", async () => {
+    const { binding, calls } = fakeVectorize([]);
+    const backend = new VectorizeBackend(binding);
+    const ids = Array.from({ length: 45 }, (_, i) => i);
+    const got = await backend.vectorsOf({ model: "m", release: 6 }, ids);
+    expect(got).toHaveLength(45);
+    expect(got.every((v) => v !== null && v.length === 2)).toBe(true);
+    expect(calls.getByIds.map((c) => c.length)).toEqual([20, 20, 5]);
+    expect(calls.getByIds.flat()).toEqual(ids.map((i) => `6:${i}`));
+    const mixed = await backend.vectorsOf({ model: "m", release: 5 }, [3, 2, 9]);
+    expect(mixed.map((v) => (v ? Array.from(v) : null))).toEqual([null, [Math.fround(0.6), Math.fround(0.8)], null]);
   });
 
   it("upserts a release's vectors with their metadata in batches", async () => {
@@ -113,5 +129,38 @@ describe("FTS5 query building", () => {
   it("keeps letters of any script, de-duplicates and caps the terms", () => {
     expect(queryTerms("Café café 東京 naïve")).toEqual(["café", "東京", "naïve"]);
     expect(queryTerms(Array.from({ length: 100 }, (_, i) => `w${i}`).join(" "))).toHaveLength(MAX_QUERY_TERMS);
+  });
+});
+
+describe("frequent words of a release", () => {
+  const texts = (n: number) => Array.from({ length: n }, (_, i) => `code snippets about topic${i % 400} and item${i}`);
+
+  it("finds the words in more than 5% of the texts, none for a small release", () => {
+    const { rows, words } = frequentWordsOf(texts(2000));
+    expect(rows).toBe(2000);
+    // "code", "snippets", "about", "and" are in every text; each topicN in 5 of 2000, each itemN in one.
+    expect(words).toEqual(["about", "and", "code", "snippets"]);
+    expect(frequentWordsOf(texts(FREQUENT_MIN_ROWS - 1)).words).toEqual([]);
+  });
+
+  it("leaves frequent words out of the query unless nothing else is left", () => {
+    const frequent = new Set(["code", "snippets"]);
+    expect(ftsMatchExpression("code snippets for court rulings", frequent)).toBe('"court" OR "rulings"');
+    expect(ftsMatchExpression("code snippets", frequent)).toBe('"code" OR "snippets"');
+    expect(ftsMatchExpression("the code", frequent)).toBe('"code"');
+  });
+
+  it("are built from the release's texts in D1, kept in R2, and read back", async () => {
+    const release = 977;
+    const all = texts(1500);
+    const insert = env.DB.prepare("INSERT INTO explanations (release, id, sae, idx, text, explainer, method) VALUES (?, ?, 's', ?, ?, 'x', 'm')");
+    for (let i = 0; i < all.length; i += 100) {
+      await env.DB.batch(all.slice(i, i + 100).map((t, j) => insert.bind(release, i + j, i + j, t)));
+    }
+    expect(await buildFrequentWords(env.DB, env.BLOBS, release)).toEqual(["about", "and", "code", "snippets"]);
+    expect(await env.BLOBS.head(frequentWordsKey(release))).not.toBeNull();
+    expect([...(await frequentWords(env.BLOBS, release))].sort()).toEqual(["about", "and", "code", "snippets"]);
+    // A release without the file (ingested before it was kept) prunes nothing.
+    expect((await frequentWords(env.BLOBS, 978)).size).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hydrate } from "../../src/search/hydrate";
+import { parseServerTiming } from "../../src/search/timings";
 import { call, getJson } from "../core/helpers";
 import { IN_B, MODEL, SAE_A, SAE_B, seedSearch } from "./search-bundle";
 
@@ -52,6 +53,21 @@ describe("GET /v1/search", () => {
       expect(h.semantic).toBeNull();
       expect(h.lexical!.bm25).toBeGreaterThan(0);
     });
+  });
+
+  it("reports where the time went in Server-Timing, per mode", async () => {
+    const phasesOf = async (mode: string) => {
+      const res = await call(`/v1/search?${new URLSearchParams({ q: "court cases", mode })}`);
+      expect(res.status).toBe(200);
+      return parseServerTiming(res.headers.get("server-timing"));
+    };
+    const hybrid = await phasesOf("hybrid");
+    expect(Object.keys(hybrid)).toEqual(expect.arrayContaining(["models", "embed", "vectors", "lexical", "fusion", "hydrate"]));
+    expect(Object.values(hybrid).every((ms) => Number.isFinite(ms) && ms >= 0)).toBe(true);
+    const lexical = await phasesOf("lexical");
+    expect(Object.keys(lexical)).toEqual(expect.arrayContaining(["lexical", "hydrate"]));
+    expect(lexical).not.toHaveProperty("embed");
+    expect(await phasesOf("semantic")).not.toHaveProperty("lexical");
   });
 
   it("returns one result per latent, with text, explainer and scores", async () => {

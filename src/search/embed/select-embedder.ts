@@ -9,13 +9,17 @@ import { WorkersAiEmbedder, type AiBinding } from "./workers-ai-embedder";
 
 let onnx: Promise<Embedder> | undefined;
 
-export function queryEmbedder(env: Env): Promise<Embedder> {
+/** Query vectors kept per isolate; QUERY_CACHE_SIZE=0 turns the cache off (the latency bench does, so every request embeds). */
+const DEFAULT_QUERY_CACHE = 512;
+
+export function queryEmbedder(env: Env & { QUERY_CACHE_SIZE?: string }): Promise<Embedder> {
   if (env.EMBEDDER === "workers-ai") {
     if (!env.AI) return Promise.reject(new EmbedderUnavailable("EMBEDDER is workers-ai but the AI binding is missing"));
     return Promise.resolve(new WorkersAiEmbedder(env.AI as unknown as AiBinding));
   }
   if (!onnx) {
-    onnx = OnnxEmbedder.fromR2(env.BLOBS).then((e) => new CachedEmbedder(e));
+    const capacity = Number(env.QUERY_CACHE_SIZE ?? DEFAULT_QUERY_CACHE);
+    onnx = OnnxEmbedder.fromR2(env.BLOBS).then((e) => (capacity > 0 ? new CachedEmbedder(e, capacity) : e));
     // A missing model is retried on the next request (it may be uploaded meanwhile).
     onnx.catch(() => (onnx = undefined));
   }

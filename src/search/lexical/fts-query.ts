@@ -20,15 +20,26 @@ const STOPWORDS = new Set(
   ).split(" "),
 );
 
-export function queryTerms(text: string): string[] {
-  const words = [...new Set(text.toLowerCase().normalize("NFKC").match(/[\p{L}\p{N}]+/gu) ?? [])];
+/** The distinct words of a text (letters and digits of any script, lower case), in order. */
+export function textWords(text: string): string[] {
+  return [...new Set(text.toLowerCase().normalize("NFKC").match(/[\p{L}\p{N}]+/gu) ?? [])];
+}
+
+/**
+ * The words a query searches for. `frequent` holds the words found in more
+ * than a set share of the release's explanations (frequent-words.ts): like
+ * stopwords they are dropped, since FTS5 would score every row they match
+ * for little BM25; a query made only of such words still searches for them.
+ */
+export function queryTerms(text: string, frequent: ReadonlySet<string> = new Set()): string[] {
+  const words = textWords(text);
   const content = words.filter((w) => !STOPWORDS.has(w));
-  // A query of stopwords only still searches for them.
-  return (content.length ? content : words).slice(0, MAX_QUERY_TERMS);
+  const informative = content.filter((w) => !frequent.has(w));
+  return (informative.length ? informative : content.length ? content : words).slice(0, MAX_QUERY_TERMS);
 }
 
 /** The FTS5 MATCH expression for the text, or null when it has no words. */
-export function ftsMatchExpression(text: string): string | null {
-  const terms = queryTerms(text);
+export function ftsMatchExpression(text: string, frequent?: ReadonlySet<string>): string | null {
+  const terms = queryTerms(text, frequent);
   return terms.length ? terms.map((t) => `"${t}"`).join(" OR ") : null;
 }

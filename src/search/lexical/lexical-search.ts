@@ -22,8 +22,9 @@ export async function lexicalSearch(
   text: string,
   limit: number,
   filter: Pick<VectorFilter, "saes" | "layers">,
+  frequent?: ReadonlySet<string>,
 ): Promise<LexicalHit[]> {
-  const match = ftsMatchExpression(text);
+  const match = ftsMatchExpression(text, frequent);
   if (!match) return [];
   const base = release * RELEASE_SPAN;
   const binds: (string | number)[] = [match, release, base, base + RELEASE_SPAN - 1];

@@ -1,6 +1,6 @@
 // Builds the in-isolate index of a release (head.bin + half.bin in R2),
 // streaming the release's vector parts through the encoder.
-import { encodeHalf, encodeHeadPrefix, encodeRecords, headLayout, INDEX_VERSION, type IndexHeader } from "./index-format";
+import { encodeHalf, encodeHeadPrefix, encodeRecords, encodeSignBits, headLayout, INDEX_VERSION, type IndexHeader } from "./index-format";
 import { indexHalfKey, indexHeadKey } from "./index-keys";
 import type { ReleaseRows } from "./release-rows";
 import { vectorPartKeys, vectorParts } from "./vector-parts";
@@ -48,10 +48,12 @@ export async function buildLocalIndex(bucket: R2Bucket, input: BuildInput): Prom
   };
   const prefix = encodeHeadPrefix(header, rows.saeOrdinals, rows.latentIndices);
   const json = new TextEncoder().encode(JSON.stringify(header)).length;
-  const layout = headLayout(json, n, dim);
+  const layout = headLayout(json, n, dim, header.version);
   await putStreamed(bucket, indexHeadKey(input.release), layout.totalBytes, (async function* () {
     yield prefix;
     for await (const part of vectorParts(bucket, parts)) yield encodeRecords(part, dim);
+    // A second pass over the parts: the sign bits follow every record.
+    for await (const part of vectorParts(bucket, parts)) yield encodeSignBits(part, dim);
   })());
   await putStreamed(bucket, indexHalfKey(input.release), n * dim * 2, (async function* () {
     for await (const part of vectorParts(bucket, parts)) yield encodeHalf(part);

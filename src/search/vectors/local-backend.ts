@@ -47,4 +47,9 @@ export class LocalBackend implements VectorIndex {
     const index = await cachedLocalIndex(this.bucket, release.release, this.maxRows);
     return index.vector(explanation);
   }
+
+  async vectorsOf(release: ReleaseRef, explanations: number[]): Promise<(Float32Array | null)[]> {
+    const index = await cachedLocalIndex(this.bucket, release.release, this.maxRows);
+    return Promise.all(explanations.map((e) => index.vector(e)));
+  }
 }

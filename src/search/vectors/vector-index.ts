@@ -34,6 +34,8 @@ export interface VectorIndex {
   query(release: ReleaseRef, vector: Float32Array, topK: number, filter: VectorFilter): Promise<VectorHit[]>;
   /** The stored vector of one explanation, or null when the release has no such row. */
   vectorOf(release: ReleaseRef, explanation: number): Promise<Float32Array | null>;
+  /** The stored vectors of several explanations of one release, in order (null where absent), in as few reads as the backend allows. */
+  vectorsOf(release: ReleaseRef, explanations: number[]): Promise<(Float32Array | null)[]>;
 }
 
 /** Thrown when a release's index is not where the backend reads it (a 503 to callers). */

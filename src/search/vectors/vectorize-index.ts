@@ -9,6 +9,8 @@ import { IndexUnavailable, type ReleaseRef, type VectorFilter, type VectorHit, t
 
 /** Vectorize returns at most 100 matches with indexed metadata. */
 export const VECTORIZE_MAX_TOP_K = 100;
+/** Ids one getByIds call may name (Vectorize refuses the 21st). */
+export const GET_BY_IDS_MAX = 20;
 const UPSERT_BATCH = 500;
 
 /** The part of a Vectorize binding this backend uses (the real one and test fakes both fit). */
@@ -68,6 +70,17 @@ export class VectorizeBackend implements VectorIndex {
   async vectorOf(release: ReleaseRef, explanation: number): Promise<Float32Array | null> {
     const [found] = await this.binding.getByIds([vectorId(release.release, explanation)]);
     return found ? Float32Array.from(found.values) : null;
+  }
+
+  /** getByIds answers at most GET_BY_IDS_MAX ids a call; the calls run together. */
+  async vectorsOf(release: ReleaseRef, explanations: number[]): Promise<(Float32Array | null)[]> {
+    const chunks: number[][] = [];
+    for (let i = 0; i < explanations.length; i += GET_BY_IDS_MAX) chunks.push(explanations.slice(i, i + GET_BY_IDS_MAX));
+    const found = new Map<string, Float32Array>();
+    for (const rows of await Promise.all(chunks.map((ids) => this.binding.getByIds(ids.map((e) => vectorId(release.release, e)))))) {
+      for (const r of rows) found.set(r.id, Float32Array.from(r.values));
+    }
+    return explanations.map((e) => found.get(vectorId(release.release, e)) ?? null);
   }
 }
 
