@@ -4,6 +4,7 @@
 // half-ingested release is never read.
 import type { Env } from "../env";
 import { ApiError } from "../errors";
+import { IsolateCache } from "../isolate-cache";
 
 export interface ModelScope {
   modelId: string;
@@ -40,8 +41,8 @@ const SAE_COLUMNS = "id, layer, site, kind, width, hookpoint";
  * isolate, keyed by release and manifest hash (a release id alone could name
  * other data after a local database is wiped). Saves a query on most reads.
  */
-const saeCache = new Map<string, Promise<SaeInfo[]>>();
 const SAE_CACHE_RELEASES = 16;
+const saeCache = new IsolateCache<string, SaeInfo[]>(SAE_CACHE_RELEASES);
 
 async function querySaes(env: Env, release: number): Promise<SaeInfo[]> {
   const { results } = await env.DB.prepare(`SELECT ${SAE_COLUMNS} FROM saes WHERE release = ? ORDER BY layer, id`)
@@ -53,15 +54,7 @@ async function querySaes(env: Env, release: number): Promise<SaeInfo[]> {
 /** All feature sources of the release, in layer order (then id) so that matrices and menus read top-down. */
 export async function listSaes(env: Env, scope: ModelScope): Promise<SaeInfo[]> {
   if (scope.manifestSha256 === null) return querySaes(env, scope.release);
-  const key = `${scope.release}:${scope.manifestSha256}`;
-  let entry = saeCache.get(key);
-  if (!entry) {
-    entry = querySaes(env, scope.release);
-    entry.catch(() => saeCache.delete(key));
-    saeCache.set(key, entry);
-    while (saeCache.size > SAE_CACHE_RELEASES) saeCache.delete(saeCache.keys().next().value!);
-  }
-  return entry;
+  return saeCache.get(`${scope.release}:${scope.manifestSha256}`, () => querySaes(env, scope.release));
 }
 
 export async function resolveSae(env: Env, scope: ModelScope, saeId: string): Promise<SaeInfo> {

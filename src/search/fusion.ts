@@ -1,5 +1,5 @@
 // Hybrid ranking: weighted score fusion of cosine and BM25 over the union of
-// both candidate lists. Every candidate gets its exact cosine (read from the
+// both candidate lists. Every candidate gets its cosine (read from the
 // vector index), and BM25 where FTS5 matched it (0 otherwise), so the fused
 // score is cosine + LEXICAL_WEIGHT * bm25. The weight was tuned on the
 // development queries only (bench/search-quality.ts prints the sweep);

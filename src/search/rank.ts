@@ -150,7 +150,7 @@ export async function rankExplanations(deps: RankDeps, input: RankInput): Promis
   }
 
   // Hybrid: the semantic list is not cut by min_score before fusion; the
-  // fused list is, on each hit's exact cosine.
+  // fused list is, on each hit's cosine.
   const semantic = await semanticHits(deps, { ...input, filter: { ...input.filter, minScore: undefined } }, vector);
   const lexical = await lexicalPending;
   const merged = new Map<string, RankedHit>();

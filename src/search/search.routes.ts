@@ -14,7 +14,9 @@ const DESCRIPTION = `Finds latents by what their explanations say.
 
 - \`semantic\`: cosine between the query's embedding (all-MiniLM-L6-v2, computed in the Worker) and each explanation's.
 - \`lexical\`: BM25 over explanation words (FTS5, Porter stemming); the query is only ever words, never FTS syntax.
-- \`hybrid\` (default): both lists fused as cosine + 0.01 x BM25 over their union, each candidate with its exact cosine.
+- \`hybrid\` (default): both lists fused as cosine + 0.01 x BM25 over their union, each candidate with its cosine.
+
+Cosines are exact (fp16 vectors) for releases of up to 40,000 explanations; larger releases score with int8 codes, within 3e-3 of exact.
 
 One result per latent (its best explanation), best first; each says where its rank came from.
 \`min_score\` is a minimum cosine (semantic, hybrid) or BM25 (lexical). Page with \`nextCursor\`; paging stops 500 explanations deep.`;

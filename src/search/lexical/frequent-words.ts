@@ -5,6 +5,7 @@
 // above 5% left lexical recall@10 and MRR unchanged (0.201 -> 0.197, 0.114 ->
 // 0.114) and cut FTS5 time by a third at 250k rows (docs/search.md).
 // Built at ingest from the release's texts, kept in R2, cached per isolate.
+import { IsolateCache } from "../../isolate-cache";
 import { textWords } from "./fts-query";
 
 export const FREQUENT_SHARE = 0.05;
@@ -55,19 +56,12 @@ export async function buildFrequentWords(db: D1Database, bucket: R2Bucket, relea
   return words;
 }
 
-// Loaded sets, not pending promises: workerd does not let one request wait on
-// I/O that another request started (a request that ended first would leave
-// the promise unresolved for the rest), so each request reads until the set
-// is cached.
-const cache = new Map<number, ReadonlySet<string>>();
+const cache = new IsolateCache<number, ReadonlySet<string>>(MAX_CACHED);
 
 /** The release's frequent words; empty for a release ingested before they were kept. */
-export async function frequentWords(bucket: R2Bucket, release: number): Promise<ReadonlySet<string>> {
-  const cached = cache.get(release);
-  if (cached) return cached;
-  const object = await bucket.get(frequentWordsKey(release));
-  const words: ReadonlySet<string> = new Set(object ? (JSON.parse(await object.text()) as FrequentWordsFile).words : []);
-  cache.set(release, words);
-  while (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
-  return words;
+export function frequentWords(bucket: R2Bucket, release: number): Promise<ReadonlySet<string>> {
+  return cache.get(release, async () => {
+    const object = await bucket.get(frequentWordsKey(release));
+    return new Set(object ? (JSON.parse(await object.text()) as FrequentWordsFile).words : []);
+  });
 }

@@ -1,33 +1,26 @@
 // The in-isolate index as a VectorIndex: each release's index is loaded from
 // R2 once per isolate and kept while the isolate lives (a few releases at
 // most; a new release of a model pushes the oldest out).
+import { IsolateCache } from "../../isolate-cache";
 import { DEFAULT_MAX_ROWS, LocalIndex, loadLocalIndex } from "./local-index";
 import { IndexUnavailable, type ReleaseRef, type VectorFilter, type VectorHit, type VectorIndex } from "./vector-index";
 
 const MAX_CACHED_RELEASES = 4;
-const cache = new Map<number, Promise<LocalIndex>>();
+const cache = new IsolateCache<number, LocalIndex>(MAX_CACHED_RELEASES);
 
 export function cachedLocalIndex(bucket: R2Bucket, release: number, maxRows = DEFAULT_MAX_ROWS): Promise<LocalIndex> {
-  let entry = cache.get(release);
-  if (!entry) {
-    entry = loadLocalIndex(bucket, release, maxRows).then((index) => {
-      if (!index) {
-        throw new IndexUnavailable(`the search index of release ${release} is not in R2; ingest the bundle again to rebuild it`);
-      }
-      return index;
-    });
-    // A failed load is not cached: the next request tries again.
-    entry.catch(() => cache.delete(release));
-    cache.set(release, entry);
-    while (cache.size > MAX_CACHED_RELEASES) cache.delete(cache.keys().next().value!);
-  }
-  return entry;
+  return cache.get(release, async () => {
+    const index = await loadLocalIndex(bucket, release, maxRows);
+    if (!index) {
+      throw new IndexUnavailable(`the search index of release ${release} is not in R2; ingest the bundle again to rebuild it`);
+    }
+    return index;
+  });
 }
 
 /** Bytes held by the cached indexes of this isolate (for the bench and diagnostics). */
 export async function cachedIndexBytes(): Promise<number> {
-  const loaded = await Promise.allSettled(cache.values());
-  return loaded.reduce((sum, r) => sum + (r.status === "fulfilled" ? r.value.bytes : 0), 0);
+  return cache.held().reduce((sum, index) => sum + index.bytes, 0);
 }
 
 export class LocalBackend implements VectorIndex {

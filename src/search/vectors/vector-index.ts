@@ -30,7 +30,7 @@ export interface ReleaseRef {
 
 export interface VectorIndex {
   readonly name: "local" | "vectorize";
-  /** The topK nearest explanations of one release, best first, exact cosine scores. */
+  /** The topK nearest explanations of one release, best first, with cosine scores (exact unless the backend says otherwise). */
   query(release: ReleaseRef, vector: Float32Array, topK: number, filter: VectorFilter): Promise<VectorHit[]>;
   /** The stored vector of one explanation, or null when the release has no such row. */
   vectorOf(release: ReleaseRef, explanation: number): Promise<Float32Array | null>;
