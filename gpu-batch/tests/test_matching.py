@@ -1,9 +1,10 @@
 import numpy as np
+import pytest
 import torch
 
 from feature_atlas_batch.matching.assignment import hungarian, pair_summary
 from feature_atlas_batch.matching.cosine import cosine_matrix, cosine_topk
-from feature_atlas_batch.matching.explanations import explanation_matches
+from feature_atlas_batch.matching.explanations import explanation_matches, latent_vectors
 from feature_atlas_batch.matching.stage import nearby_vs_distant
 
 
@@ -63,3 +64,38 @@ def test_random_baseline_is_far_below_a_real_match():
 
     base = random_baseline((200, 24), seed=0)
     assert 0.0 < base < 0.6
+
+
+def test_latent_vectors_pools_a_latents_explanations_into_one_unit_row():
+    emb = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 2], [3, 0, 0]], np.float32)
+    vecs, latents = latent_vectors(emb, [7, 7, 2, 9])
+    assert latents == [2, 7, 9]
+    np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(vecs[1], [2 ** -0.5, 2 ** -0.5, 0], rtol=1e-6)
+    assert latent_vectors(np.zeros((0, 3), np.float32), [])[1] == []
+
+
+def test_explanation_pair_summaries_both_orders_and_a_perfect_match_for_a_permuted_copy():
+    import io
+    import json
+
+    from feature_atlas_batch.config import MatchConfig
+    from feature_atlas_batch.matching.stage import _explanation_pair
+
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=(12, 16)).astype(np.float32)
+    a /= np.linalg.norm(a, axis=1, keepdims=True)
+    b = a[rng.permutation(12)][:9]  # B explains 9 of them
+    out = io.StringIO()
+    mean = _explanation_pair(a, b, "A", "B", MatchConfig(threshold=0.7, bins=4), out)
+    rows = [json.loads(l) for l in out.getvalue().splitlines()]
+    assert [(r["saeA"], r["saeB"], r["method"]) for r in rows] == [("A", "B", "explanation_cosine"), ("B", "A", "explanation_cosine")]
+    assert mean == pytest.approx(1.0, abs=1e-5)
+    assert rows[0]["nA"] == 12 and rows[0]["nB"] == 9
+    # Every latent of B finds its copy; only 9 of A's 12 can be matched.
+    assert rows[1]["matchedFraction"] == pytest.approx(1.0)
+    assert rows[0]["matchedFraction"] == pytest.approx(9 / 12)
+    # Unrelated explanations match far worse.
+    c = rng.normal(size=(9, 16)).astype(np.float32)
+    c /= np.linalg.norm(c, axis=1, keepdims=True)
+    assert _explanation_pair(a, c, "A", "C", MatchConfig(threshold=0.7, bins=4), io.StringIO()) < 0.6

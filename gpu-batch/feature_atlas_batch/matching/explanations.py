@@ -33,3 +33,19 @@ def explanation_matches(
         ranked = sorted(partners.items(), key=lambda kv: -kv[1])[:k]
         out += [(i, j, v, rank) for rank, (j, v) in enumerate(ranked)]
     return out
+
+
+def latent_vectors(emb: np.ndarray, idx: list[int]) -> tuple[np.ndarray, list[int]]:
+    """One unit vector per explained latent (the normalised mean of its explanations' embeddings),
+    with the latent indices in ascending order: the rows a one-to-one assignment needs."""
+    if len(emb) != len(idx):
+        raise ValueError("each embedding row needs a latent index")
+    latents = sorted(set(idx))
+    if not latents:
+        return np.zeros((0, emb.shape[1] if emb.ndim == 2 else 0), np.float32), []
+    at = {l: r for r, l in enumerate(latents)}
+    sums = np.zeros((len(latents), emb.shape[1]), np.float64)
+    for row, l in zip(np.asarray(emb, np.float64), idx):
+        sums[at[l]] += row
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return (sums / np.clip(norms, 1e-12, None)).astype(np.float32), latents

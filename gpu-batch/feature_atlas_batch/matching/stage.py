@@ -2,8 +2,10 @@
 
 Writes bundle-ready `matches.jsonl` (decoder_cosine top-k both ways,
 hungarian_decoder partners both ways, explanation_cosine when the embed stage
-is done) and `sae_pairs.jsonl` (Hungarian summaries, both orders), plus
-`similarity.json`: the matrix of mean assigned-pair decoder cosines.
+is done) and `sae_pairs.jsonl` (Hungarian summaries, both orders: by decoder
+cosine, and by explanation cosine over the explained latents when the embed
+stage is done), plus `similarity.json`: the matrix of mean assigned-pair
+decoder cosines, and the explanation matrix beside it when there is one.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from ..sae.loaders import load_sae
 from ..stage_runner import require_done, run_stage
 from .assignment import hungarian, pair_summary
 from .cosine import cosine_matrix, cosine_topk
-from .explanations import explanation_matches
+from .explanations import explanation_matches, latent_vectors
 
 
 def _sources(cfg: RunConfig) -> list[tuple[str, int]]:
@@ -73,7 +75,10 @@ def match_all(cfg: RunConfig, out: Path) -> dict:
     emb = _explanation_embeddings(cfg) if m.explanation_top_k else {}
     names = [s for s, _ in sources]
     sim = np.eye(len(names))
-    counts = {"decoder_cosine": 0, "hungarian_decoder": 0, "explanation_cosine": 0}
+    # Explanation similarity: only pairs whose SAEs both have explained latents get a value.
+    sim_expl = np.full((len(names), len(names)), np.nan)
+    per_latent = {s: latent_vectors(*emb[s]) for s in emb}
+    counts = {"decoder_cosine": 0, "hungarian_decoder": 0, "explanation_cosine": 0, "explanation_pairs": 0}
     pairs = list(itertools.combinations(range(len(names)), 2))
     with open(out / "matches.jsonl", "w") as mf, open(out / "sae_pairs.jsonl", "w") as pf:
         for ia, ib in tqdm(pairs, desc="match pairs", unit="pair", mininterval=2.0):
@@ -98,11 +103,29 @@ def match_all(cfg: RunConfig, out: Path) -> dict:
                 summary = pair_summary(asg, nx, ny, m.threshold, m.bins, m.hist_min)
                 pf.write(json.dumps({"saeA": x, "saeB": y, "method": "decoder_cosine", **summary}) + "\n")
             sim[ia, ib] = sim[ib, ia] = float(asg.scores.mean())
+            if per_latent.get(a, ([], []))[1] and per_latent.get(b, ([], []))[1]:
+                sim_expl[ia, ib] = sim_expl[ib, ia] = _explanation_pair(per_latent[a][0], per_latent[b][0], a, b, m, pf)
+                counts["explanation_pairs"] += 1
     layers = [l for _, l in sources]
     similarity = {"sources": names, "layers": layers, "method": "hungarian_decoder mean cosine", "matrix": sim.round(4).tolist(),
                   "random_baseline": random_baseline(dec[names[0]].shape, cfg.seed)}
+    if counts["explanation_pairs"]:
+        np.fill_diagonal(sim_expl, 1.0)
+        similarity["explanation_matrix"] = [[None if np.isnan(v) else round(float(v), 4) for v in row] for row in sim_expl]
+        similarity["explanation_method"] = "hungarian mean cosine of explanation embeddings (explained latents only)"
     (out / "similarity.json").write_text(json.dumps(similarity, indent=2) + "\n")
     return {"pairs": len(pairs), "rows": counts, "similarity": similarity, "nearby_vs_distant": nearby_vs_distant(sim, layers)}
+
+
+def _explanation_pair(va: np.ndarray, vb: np.ndarray, a: str, b: str, m, pf) -> float:
+    """One-to-one assignment of the explained latents of two SAEs by explanation cosine; writes
+    the explanation_cosine summary in both orders and returns the mean assigned cosine."""
+    full = cosine_matrix(torch.from_numpy(va), torch.from_numpy(vb), m.block_size).numpy()
+    asg = hungarian(full)
+    for x, y, nx, ny in ((a, b, full.shape[0], full.shape[1]), (b, a, full.shape[1], full.shape[0])):
+        summary = pair_summary(asg, nx, ny, m.threshold, m.bins, m.hist_min)
+        pf.write(json.dumps({"saeA": x, "saeB": y, "method": "explanation_cosine", **summary}) + "\n")
+    return float(asg.scores.mean())
 
 
 def random_baseline(shape: tuple[int, int], seed: int) -> float:
