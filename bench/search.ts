@@ -102,6 +102,10 @@ async function main() {
     );
   }
   const rssAfter = serverPid ? await workerdRss(serverPid) : null;
+  // What the isolate that served the run accounts for (indexes, query model heap): the figure to hold against 128 MB.
+  const isolateRes = await fetch(`${URL_BASE}/admin/isolate`, { headers: { Authorization: `Bearer ${adminKey}` } });
+  const isolate = isolateRes.ok ? ((await isolateRes.json()) as { accountedBytes: number }) : null;
+  if (isolate) console.error(`isolate memory accounted for: ${mb(isolate.accountedBytes)} MiB`);
 
   const figures = {
     takenAt: new Date().toISOString(),
@@ -115,6 +119,7 @@ async function main() {
     p50RatioToBaseline: ratioToBaseline,
     serverTimingP50Ms: phases,
     workerdRssMiB: { afterIngest: mb(rssBefore), afterSearches: mb(rssAfter) },
+    isolateMemory: isolate,
   };
   await mergeResults(resultsPath(ROOT), `search-${LABEL}`, figures);
   console.log(JSON.stringify(figures, null, 2));

@@ -27,11 +27,12 @@ fi
 
 MODEL_DIR="models/all-minilm-l6-v2-q8mix"
 BUCKET="feature-atlas-blobs"
-for f in model.onnx tokenizer.json; do
+FILES=(model.onnx model.onnx.data tokenizer.json)
+for f in "${FILES[@]}"; do
   [[ -f "$MODEL_DIR/$f" ]] || { echo "setup-search: $MODEL_DIR/$f is missing (rebuild: gpu-batch/scripts/build_query_encoder.py)" >&2; exit 1; }
 done
 
-sum="$(cat "$MODEL_DIR/model.onnx" "$MODEL_DIR/tokenizer.json" | sha256sum | cut -c1-64)"
+sum="$(cd "$MODEL_DIR" && cat "${FILES[@]}" | sha256sum | cut -c1-64)"
 marker="$STATE/search-model.sha256"
 if [[ -f "$marker" && "$(cat "$marker")" == "$sum" ]]; then
   echo "setup-search: query model already in local R2"
@@ -39,7 +40,7 @@ if [[ -f "$marker" && "$(cat "$marker")" == "$sum" ]]; then
 fi
 
 mkdir -p "$STATE"
-for f in model.onnx tokenizer.json; do
+for f in "${FILES[@]}"; do
   echo "setup-search: putting $MODEL_DIR/$f into local R2"
   wrangler r2 object put "$BUCKET/$MODEL_DIR/$f" --file "$MODEL_DIR/$f" --local "${persist[@]}" >"$STATE/setup-search.log" 2>&1 || {
     tail -20 "$STATE/setup-search.log" >&2

@@ -8,10 +8,31 @@
 // forever). So requests that miss at the same moment each load; the first
 // value stored wins and the others are dropped.
 
+export interface CacheLimits<V> {
+  /** How many values at most. */
+  capacity: number;
+  /** With `weigh`: the most their weights may add up to; the newest value is kept even when it alone is heavier. */
+  budget?: number;
+  weigh?: (value: V) => number;
+}
+
 export class IsolateCache<K, V> {
   private readonly values = new Map<K, V>();
+  private readonly limits: CacheLimits<V>;
 
-  constructor(private readonly capacity: number) {}
+  constructor(limits: number | CacheLimits<V>) {
+    this.limits = typeof limits === "number" ? { capacity: limits } : limits;
+  }
+
+  private weight(): number {
+    const weigh = this.limits.weigh;
+    return weigh ? [...this.values.values()].reduce((sum, v) => sum + weigh(v), 0) : 0;
+  }
+
+  private overLimits(): boolean {
+    const { capacity, budget } = this.limits;
+    return this.values.size > capacity || (budget !== undefined && this.values.size > 1 && this.weight() > budget);
+  }
 
   async get(key: K, load: () => Promise<V>): Promise<V> {
     const hit = this.values.get(key);
@@ -24,7 +45,7 @@ export class IsolateCache<K, V> {
     const raced = this.values.get(key);
     if (raced !== undefined) return raced;
     this.values.set(key, value);
-    while (this.values.size > this.capacity) this.values.delete(this.values.keys().next().value!);
+    while (this.overLimits()) this.values.delete(this.values.keys().next().value!);
     return value;
   }
 

@@ -42,4 +42,15 @@ describe("IsolateCache", () => {
     expect(await first).toBe("fast");
     expect(cache.held()).toEqual(["fast"]);
   });
+
+  it("keeps the weights of its values within a budget, always keeping the newest", async () => {
+    const cache = new IsolateCache<string, { mb: number }>({ capacity: 4, budget: 40, weigh: (v) => v.mb });
+    await cache.get("a", async () => ({ mb: 20 }));
+    await cache.get("b", async () => ({ mb: 15 }));
+    expect(cache.held().map((v) => v.mb)).toEqual([20, 15]);
+    await cache.get("c", async () => ({ mb: 10 })); // 45 > 40: a goes
+    expect(cache.held().map((v) => v.mb)).toEqual([15, 10]);
+    await cache.get("d", async () => ({ mb: 60 })); // heavier than the budget alone: kept, the rest go
+    expect(cache.held().map((v) => v.mb)).toEqual([60]);
+  });
 });

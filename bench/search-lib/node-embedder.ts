@@ -11,7 +11,9 @@ export async function nodeEmbedder(root: string): Promise<(text: string) => Prom
   const dir = path.join(root, "models/all-minilm-l6-v2-q8mix");
   const tokenizer = WordPieceTokenizer.fromJson(await readFile(path.join(dir, "tokenizer.json"), "utf8"));
   ort.env.wasm.numThreads = 1;
-  const session = await ort.InferenceSession.create(new Uint8Array(await readFile(path.join(dir, "model.onnx"))));
+  const session = await ort.InferenceSession.create(new Uint8Array(await readFile(path.join(dir, "model.onnx"))), {
+    externalData: [{ path: "model.onnx.data", data: new Uint8Array(await readFile(path.join(dir, "model.onnx.data"))) }],
+  });
   return async (text) => {
     const { ids } = tokenizer.encode(text, 256);
     const n = ids.length;

@@ -9,6 +9,7 @@ import { fileProgress, listReleases, loadRelease, openRelease } from "../ingest/
 import { createApiKey } from "../middleware/api-keys";
 import { requireAdmin } from "../middleware/auth";
 import { createRouter } from "../router";
+import { isolateMemory } from "../search/isolate-memory";
 import { errors, json } from "./schemas";
 
 const security = [{ apiKey: [] }];
@@ -169,6 +170,32 @@ const revokeKeyRoute = createRoute({
   responses: { 200: json(z.object({ id: z.string(), revoked: z.boolean() }), "Revoked"), ...ADMIN_ERRORS },
 });
 
+const IsolateMemorySchema = z
+  .object({
+    indexes: z.array(
+      z.object({ release: z.number().int(), rows: z.number().int(), bytes: z.number().int(), exactScores: z.boolean(), signBits: z.boolean() }),
+    ),
+    queryModel: z.object({
+      loaded: z.boolean(),
+      wasmMemoryBytes: z.number().int().nullable(),
+      cachedQueries: z.number().int(),
+      cacheCapacity: z.number().int(),
+    }),
+    accountedBytes: z.number().int(),
+  })
+  .openapi("IsolateMemory");
+
+const isolateRoute = createRoute({
+  method: "get",
+  path: "/admin/isolate",
+  tags: ["Admin"],
+  security,
+  summary: "What search holds in the memory of the isolate that answers (indexes, query model heap, query cache)",
+  description:
+    "Per isolate: each request may reach another isolate, and a new isolate holds nothing until its first search. A Worker isolate has 128 MB.",
+  responses: { 200: json(IsolateMemorySchema, "This isolate's search memory"), ...errors(401, 403, 429) },
+});
+
 export const adminRoutes = () => {
   const router = createRouter();
   router.use("/admin/*", requireAdmin());
@@ -179,6 +206,7 @@ export const adminRoutes = () => {
       return c.json({ release: opened.record, created: opened.created, progress: await fileProgress(c.env, opened) }, 200);
     })
     .openapi(listReleasesRoute, async (c) => c.json({ releases: await listReleases(c.env) }, 200))
+    .openapi(isolateRoute, (c) => c.json(isolateMemory(), 200))
     .openapi(getReleaseRoute, async (c) => {
       const release = await loadRelease(c.env, c.req.valid("param").id);
       return c.json({ release: release.record, progress: await fileProgress(c.env, release) }, 200);

@@ -23,7 +23,7 @@ export interface NearestOptions {
 /**
  * The explanations nearest to `vector` (unit length, the deployment's
  * embedding model and dimension) in the live release of `options.model`,
- * best first, with their cosines (exact up to 40,000 rows a release). Throws ApiError UNAVAILABLE (503)
+ * best first, with their cosines (exact up to 20,000 rows a release). Throws ApiError UNAVAILABLE (503)
  * when the release's index cannot be read, NOT_FOUND for an unknown model.
  */
 export async function nearestExplanations(env: Env, vector: Float32Array, options: NearestOptions): Promise<VectorHit[]> {

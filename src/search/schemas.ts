@@ -100,7 +100,7 @@ export const SearchHitSchema = z
     semantic: z
       .object({ rank: z.number().int().nullable(), cosine: z.number() })
       .nullable()
-      .openapi({ description: "Rank in the semantic list (null: found lexically only) and cosine (exact up to 40,000 explanations a release, int8 above)" }),
+      .openapi({ description: "Rank in the semantic list (null: found lexically only) and cosine (exact up to 20,000 explanations a release, int8 above)" }),
     lexical: z.object({ rank: z.number().int(), bm25: z.number() }).nullable(),
   })
   .openapi("SearchHit");

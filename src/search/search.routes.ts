@@ -16,7 +16,7 @@ const DESCRIPTION = `Finds latents by what their explanations say.
 - \`lexical\`: BM25 over explanation words (FTS5, Porter stemming); the query is only ever words, never FTS syntax.
 - \`hybrid\` (default): both lists fused as cosine + 0.01 x BM25 over their union, each candidate with its cosine.
 
-Cosines are exact (fp16 vectors) for releases of up to 40,000 explanations; larger releases score with int8 codes, within 3e-3 of exact.
+Cosines are exact (fp16 vectors) for releases of up to 20,000 explanations; larger releases score with int8 codes, within 3e-3 of exact.
 
 One result per latent (its best explanation), best first; each says where its rank came from.
 \`min_score\` is a minimum cosine (semantic, hybrid) or BM25 (lexical). Page with \`nextCursor\`; paging stops 500 explanations deep.`;

@@ -16,6 +16,7 @@ export async function fixtureText(rel: string): Promise<string> {
 export async function putModelFiles(bucket: R2Bucket = env.BLOBS): Promise<void> {
   await Promise.all([
     bucket.put(ONNX_MODEL_KEYS.model, await fixtureBytes("models/all-minilm-l6-v2-q8mix/model.onnx")),
+    bucket.put(ONNX_MODEL_KEYS.weights, await fixtureBytes("models/all-minilm-l6-v2-q8mix/model.onnx.data")),
     bucket.put(ONNX_MODEL_KEYS.tokenizer, await fixtureBytes("models/all-minilm-l6-v2-q8mix/tokenizer.json")),
   ]);
 }

@@ -23,6 +23,7 @@ describe("ONNX query embedder in workerd", () => {
   beforeAll(async () => {
     embedder = await OnnxEmbedder.fromBytes(
       await fixtureBytes("models/all-minilm-l6-v2-q8mix/model.onnx"),
+      await fixtureBytes("models/all-minilm-l6-v2-q8mix/model.onnx.data"),
       await fixtureText("models/all-minilm-l6-v2-q8mix/tokenizer.json"),
     );
   });

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hydrate } from "../../src/search/hydrate";
 import { parseServerTiming } from "../../src/search/timings";
-import { call, getJson } from "../core/helpers";
+import { admin, call, getJson } from "../core/helpers";
 import { IN_B, MODEL, SAE_A, SAE_B, seedSearch } from "./search-bundle";
 
 type Hit = {
@@ -68,6 +68,34 @@ describe("GET /v1/search", () => {
     expect(Object.keys(lexical)).toEqual(expect.arrayContaining(["lexical", "hydrate"]));
     expect(lexical).not.toHaveProperty("embed");
     expect(await phasesOf("semantic")).not.toHaveProperty("lexical");
+  });
+
+  it("reports this isolate's search memory to admins only", async () => {
+    expect((await search({ q: "court cases", mode: "hybrid" })).status).toBe(200);
+    const res = await admin("/admin/isolate");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      indexes: { rows: number; bytes: number; exactScores: boolean; signBits: boolean }[];
+      queryModel: { loaded: boolean; wasmMemoryBytes: number | null; cachedQueries: number; cacheCapacity: number };
+      accountedBytes: number;
+    };
+    expect(body.indexes.length).toBeGreaterThan(0);
+    for (const i of body.indexes) {
+      expect(i.rows).toBeGreaterThan(0);
+      expect(i.bytes).toBeGreaterThan(i.rows * 384);
+      expect(i.exactScores).toBe(true);
+      expect(i.signBits).toBe(true);
+    }
+    expect(body.queryModel.loaded).toBe(true);
+    // The runtime's heap holds the 36 MB model.
+    expect(body.queryModel.wasmMemoryBytes).toBeGreaterThan(20 * 2 ** 20);
+    expect(body.queryModel.cachedQueries).toBeGreaterThan(0);
+    expect(body.accountedBytes).toBe(body.indexes.reduce((n, i) => n + i.bytes, 0) + body.queryModel.wasmMemoryBytes!);
+    expect((await call("/admin/isolate")).status).toBe(401);
+    const created = (await (
+      await admin("/admin/keys", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "reader", scope: "read" }) })
+    ).json()) as { key: string };
+    expect((await call("/admin/isolate", { headers: { Authorization: `Bearer ${created.key}` } })).status).toBe(403);
   });
 
   it("returns one result per latent, with text, explainer and scores", async () => {

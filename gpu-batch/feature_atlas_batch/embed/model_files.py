@@ -39,11 +39,11 @@ def sentence_model_dir(override: str | Path | None = None) -> Path:
 
 
 def onnx_model_dir(override: str | Path | None = None) -> Path:
-    """Folder holding the ONNX query encoder: `model.onnx` and `tokenizer.json`."""
+    """Folder holding the ONNX query encoder: `model.onnx`, its weights `model.onnx.data`, and `tokenizer.json`."""
     if override is None and os.environ.get(ONNX_DIR_ENV):
         override = os.environ[ONNX_DIR_ENV]
     path = Path(override) if override is not None else _REPO_ROOT / "models" / "all-minilm-l6-v2-q8mix"
-    for name in ("model.onnx", "tokenizer.json"):
+    for name in ("model.onnx", "model.onnx.data", "tokenizer.json"):
         if not (path / name).is_file():
             raise FileNotFoundError(
                 f"{path / name} is missing (run gpu-batch/scripts/build_query_encoder.py, or set {ONNX_DIR_ENV})"

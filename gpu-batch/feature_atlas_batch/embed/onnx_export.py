@@ -55,7 +55,10 @@ def export_fp32(out_file: Path, model_dir: str | Path | None = None) -> Path:
 
 
 def build_query_encoder(out_dir: str | Path, model_dir: str | Path | None = None) -> Path:
-    """Write `model.onnx` (int8 with fp32 output projections) and `tokenizer.json` into out_dir."""
+    """Write `model.onnx` (int8 with fp32 output projections), its weights as external data
+    `model.onnx.data`, and `tokenizer.json` into out_dir. The edge hands the weights to the
+    runtime as external data: one .onnx file is held twice in the runtime's heap while the
+    session is created (108.5 MiB against 66.9 MiB; a Worker isolate has 128 MB)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -65,7 +68,12 @@ def build_query_encoder(out_dir: str | Path, model_dir: str | Path | None = None
         fp32 = export_fp32(Path(tmp) / "fp32.onnx", model_dir)
         graph = onnx.load(str(fp32)).graph
         keep = [n.name for n in graph.node if n.op_type == "MatMul" and any(k in n.name for k in _KEEP_FP32)]
-        quantize_dynamic(str(fp32), str(out / "model.onnx"), per_channel=True,
+        quantized = Path(tmp) / "int8.onnx"
+        quantize_dynamic(str(fp32), str(quantized), per_channel=True,
                          weight_type=QuantType.QInt8, nodes_to_exclude=keep)
+        # onnx appends external data to an existing file: start from none.
+        (out / "model.onnx.data").unlink(missing_ok=True)
+        onnx.save_model(onnx.load(str(quantized)), str(out / "model.onnx"), save_as_external_data=True,
+                        all_tensors_to_one_file=True, location="model.onnx.data", size_threshold=1024)
     shutil.copy(sentence_model_dir(model_dir) / "tokenizer.json", out / "tokenizer.json")
     return out

@@ -18,6 +18,11 @@ export class CachedEmbedder implements Embedder {
     return this.inner.dim;
   }
 
+  /** Query vectors held now, and the most it keeps. */
+  get held(): { entries: number; capacity: number } {
+    return { entries: this.cache.size, capacity: this.capacity };
+  }
+
   async embed(texts: string[]): Promise<Float32Array[]> {
     const missing = [...new Set(texts.filter((t) => !this.cache.has(t)))];
     if (missing.length) {

@@ -20,11 +20,27 @@ function isMarker(source: unknown): boolean {
 
 type Instantiate = (source: unknown, imports?: WebAssembly.Imports) => Promise<unknown>;
 
+/** The runtime's WebAssembly memories (its heap holds the model's weights), for the isolate memory report. */
+const runtimeMemories = new Set<WebAssembly.Memory>();
+
+function collectMemories(imports: WebAssembly.Imports | undefined, instance: WebAssembly.Instance): void {
+  for (const module of Object.values(imports ?? {})) {
+    for (const value of Object.values(module)) if (value instanceof WebAssembly.Memory) runtimeMemories.add(value);
+  }
+  for (const value of Object.values(instance.exports)) if (value instanceof WebAssembly.Memory) runtimeMemories.add(value);
+}
+
+/** Bytes of the runtime's WebAssembly memory in this isolate; null before the first session. */
+export function runtimeMemoryBytes(): number | null {
+  if (!runtimeMemories.size) return null;
+  return [...runtimeMemories].reduce((sum, m) => sum + m.buffer.byteLength, 0);
+}
+
 /**
  * Creates an inference session. The runtime instantiates its Wasm during the
  * first session creation of an isolate, so the redirect is in place only then.
  */
-export async function createSession(model: Uint8Array): Promise<OrtSession> {
+export async function createSession(model: Uint8Array, weights: { location: string; data: Uint8Array }): Promise<OrtSession> {
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.proxy = false;
   ort.env.wasm.wasmBinary = MARKER;
@@ -32,6 +48,7 @@ export async function createSession(model: Uint8Array): Promise<OrtSession> {
   const redirected: Instantiate = async (source, imports) => {
     if (!isMarker(source)) return original(source, imports);
     const instance = await WebAssembly.instantiate(ortWasm, imports);
+    collectMemories(imports, instance);
     return { instance, module: ortWasm };
   };
   WebAssembly.instantiate = redirected as typeof WebAssembly.instantiate;
@@ -39,6 +56,7 @@ export async function createSession(model: Uint8Array): Promise<OrtSession> {
     return await ort.InferenceSession.create(model, {
       executionProviders: ["wasm"],
       graphOptimizationLevel: "all",
+      externalData: [{ path: weights.location, data: weights.data }],
     });
   } finally {
     WebAssembly.instantiate = original as typeof WebAssembly.instantiate;

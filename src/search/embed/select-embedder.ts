@@ -26,3 +26,8 @@ export function queryEmbedder(env: Env & { QUERY_CACHE_SIZE?: string }): Promise
     return capacity > 0 ? new CachedEmbedder(embedder, capacity) : embedder;
   });
 }
+
+/** The ONNX query embedder if this isolate has loaded it (for the isolate memory report). */
+export function loadedOnnxEmbedder(): Embedder | undefined {
+  return onnx.held()[0];
+}

@@ -6,7 +6,17 @@ import { DEFAULT_MAX_ROWS, LocalIndex, loadLocalIndex } from "./local-index";
 import { IndexUnavailable, type ReleaseRef, type VectorFilter, type VectorHit, type VectorIndex } from "./vector-index";
 
 const MAX_CACHED_RELEASES = 4;
-const cache = new IsolateCache<number, LocalIndex>(MAX_CACHED_RELEASES);
+/**
+ * Bytes the cached indexes may hold together. With the query model's runtime
+ * heap (about 67 MiB) this keeps search near 110 MB of a 128 MB isolate; one
+ * release at DEFAULT_MAX_ROWS (31 MB) fits, as do several small ones.
+ */
+export const INDEX_CACHE_BUDGET_BYTES = 40 * 2 ** 20;
+const cache = new IsolateCache<number, LocalIndex>({
+  capacity: MAX_CACHED_RELEASES,
+  budget: INDEX_CACHE_BUDGET_BYTES,
+  weigh: (index) => index.bytes,
+});
 
 export function cachedLocalIndex(bucket: R2Bucket, release: number, maxRows = DEFAULT_MAX_ROWS): Promise<LocalIndex> {
   return cache.get(release, async () => {
@@ -18,9 +28,9 @@ export function cachedLocalIndex(bucket: R2Bucket, release: number, maxRows = DE
   });
 }
 
-/** Bytes held by the cached indexes of this isolate (for the bench and diagnostics). */
-export async function cachedIndexBytes(): Promise<number> {
-  return cache.held().reduce((sum, index) => sum + index.bytes, 0);
+/** The indexes this isolate holds now (for the isolate memory report). */
+export function cachedIndexes(): LocalIndex[] {
+  return cache.held();
 }
 
 export class LocalBackend implements VectorIndex {

@@ -23,10 +23,14 @@ import { halfTable } from "./half";
 import { TopK } from "./top-k";
 import { IndexUnavailable, type VectorFilter, type VectorHit } from "./vector-index";
 
-/** Releases up to this many rows keep their fp16 vectors in memory (30 MB at dim 384). */
-export const HALF_IN_MEMORY_MAX_ROWS = 40_000;
-/** The largest release the index loads by default: 53 MB of codes and bits at dim 384. */
-export const DEFAULT_MAX_ROWS = 120_000;
+/** Releases up to this many rows keep their fp16 vectors in memory (24 MB with the codes at dim 384). */
+export const HALF_IN_MEMORY_MAX_ROWS = 20_000;
+/**
+ * The largest release the index loads by default: 31 MB of codes and bits at
+ * dim 384 (a 65k-latent SAE fits). The query model's runtime takes about
+ * 67 MiB of the isolate's 128 MB (GET /admin/isolate reports both).
+ */
+export const DEFAULT_MAX_ROWS = 70_000;
 /** The Hamming stage keeps at least this many rows, and 1/64 of a larger release. */
 export const SHORTLIST_MIN = 1024;
 
