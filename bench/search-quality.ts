@@ -85,7 +85,6 @@ async function main() {
   const backend: VectorIndex = {
     name: "local",
     query: (_r, v, k, f) => index.query(v, k, f),
-    vectorOf: (_r, id) => index.vector(id),
     vectorsOf: (_r, ids) => Promise.all(ids.map((id) => index.vector(id))),
   };
 

@@ -62,11 +62,9 @@ async function openNeighbours(env: Env, scope: ModelScope): Promise<ExplanationN
   const ref = { model: scope.modelId, release: scope.release };
   return {
     vectors: async (ids) => {
+      const found = await unavailableOnIndexError(() => backend.vectorsOf(ref, ids));
       const out = new Map<number, Float32Array>();
-      for (const id of ids) {
-        const v = await unavailableOnIndexError(() => backend.vectorOf(ref, id));
-        if (v) out.set(id, v);
-      }
+      found.forEach((v, i) => v && out.set(ids[i]!, v));
       return out;
     },
     nearestInSae: async (vector, sae, k) => {

@@ -1,6 +1,6 @@
 // OpenAPI definitions of the cross-SAE comparison routes.
 import { createRoute, z } from "@hono/zod-openapi";
-import { errors } from "../core/schemas";
+import { errors, json } from "../core/schemas";
 import { IndexParam, Limit, MatchMethod, ModelId, SaeId, errorResponses } from "./params";
 
 const tags = ["Compare"];
@@ -48,7 +48,7 @@ export const matchesRoute = createRoute({
       limit: Limit(50, 5).openapi({ description: "Matches per partner SAE and method (max 50)" }),
     }),
   },
-  responses: { 200: { content: { "application/json": { schema: MatchesResponse } }, description: "Matches" }, ...errorResponses },
+  responses: { 200: json(MatchesResponse, "Matches"), ...errorResponses },
 });
 
 export const liveMatchesRoute = createRoute({
@@ -66,7 +66,7 @@ export const liveMatchesRoute = createRoute({
     }),
   },
   responses: {
-    200: { content: { "application/json": { schema: MatchesResponse } }, description: "Matches" },
+    200: json(MatchesResponse, "Matches"),
     ...errors(400, 401, 404, 429, 503),
   },
 });
@@ -97,10 +97,7 @@ export const pairRoute = createRoute({
     query: z.object({ method: z.enum(["decoder_cosine", "explanation_cosine"]).optional() }),
   },
   responses: {
-    200: {
-      content: { "application/json": { schema: z.object({ model: z.string(), pairs: z.array(PairSchema) }).openapi("SaePairSummaries") } },
-      description: "One summary per method",
-    },
+    200: json(z.object({ model: z.string(), pairs: z.array(PairSchema) }).openapi("SaePairSummaries"), "One summary per method"),
     ...errorResponses,
   },
 });
@@ -120,22 +117,18 @@ export const matrixRoute = createRoute({
     }),
   },
   responses: {
-    200: {
-      content: {
-        "application/json": {
-          schema: z
-            .object({
-              model: z.string(),
-              method: z.string(),
-              measure: z.string(),
-              saes: z.array(z.object({ id: z.string(), layer: z.number().int(), site: z.string(), kind: z.string(), width: z.number().int() })),
-              values: z.array(z.array(z.number().nullable())),
-            })
-            .openapi("SimilarityMatrix"),
-        },
-      },
-      description: "The matrix",
-    },
+    200: json(
+      z
+        .object({
+          model: z.string(),
+          method: z.string(),
+          measure: z.string(),
+          saes: z.array(z.object({ id: z.string(), layer: z.number().int(), site: z.string(), kind: z.string(), width: z.number().int() })),
+          values: z.array(z.array(z.number().nullable())),
+        })
+        .openapi("SimilarityMatrix"),
+      "The matrix",
+    ),
     ...errorResponses,
   },
 });

@@ -1,6 +1,7 @@
 // OpenAPI definitions of the LM-head decoding routes.
 import { createRoute, z } from "@hono/zod-openapi";
 import { IndexParam, Limit, ModelId, SaeId, errorResponses } from "../compare/params";
+import { json } from "../core/schemas";
 import { DIRECTIONS } from "./decodings";
 
 const tags = ["Decode"];
@@ -19,6 +20,8 @@ const TokenText = (name: string, description: string) =>
     .openapi({ param: { name, in: "query" }, description, example: " dog" });
 
 const TokenSchema = z.object({ id: z.number().int(), token: z.string().nullable(), value: z.number() }).openapi("DecodedToken");
+/** A vocabulary entry, as the token lookups return it. */
+const VocabToken = z.object({ id: z.number().int(), token: z.string() });
 
 const DecodingsResponse = z
   .object({
@@ -40,7 +43,7 @@ export const decodingsRoute = createRoute({
   summary: "Top positive and negative tokens of a feature through the LM head",
   description: "Works for SAE latents and, with a neuron set's id as `sae`, for MLP neurons.",
   request: { params: z.object({ model: ModelId, sae: SaeId("sae"), index: IndexParam("index") }), query: decodingsQuery },
-  responses: { 200: { content: { "application/json": { schema: DecodingsResponse } }, description: "Decodings per direction" }, ...errorResponses },
+  responses: { 200: json(DecodingsResponse, "Decodings per direction"), ...errorResponses },
 });
 
 export const neuronDecodingsRoute = createRoute({
@@ -52,7 +55,7 @@ export const neuronDecodingsRoute = createRoute({
     params: z.object({ model: ModelId, layer: IndexParam("layer", "path", 6), index: IndexParam("index") }),
     query: decodingsQuery,
   },
-  responses: { 200: { content: { "application/json": { schema: DecodingsResponse } }, description: "Decodings per direction" }, ...errorResponses },
+  responses: { 200: json(DecodingsResponse, "Decodings per direction"), ...errorResponses },
 });
 
 const PromoterSchema = z
@@ -87,21 +90,17 @@ export const promotersRoute = createRoute({
     }),
   },
   responses: {
-    200: {
-      content: {
-        "application/json": {
-          schema: z
-            .object({
-              model: z.string(),
-              match: z.enum(["exact", "prefix", "id"]),
-              tokens: z.array(z.object({ id: z.number().int(), token: z.string() })),
-              groups: z.array(z.object({ direction: z.string(), promoters: z.array(PromoterSchema) })),
-            })
-            .openapi("TokenPromoters"),
-        },
-      },
-      description: "Promoters grouped by direction, strongest first",
-    },
+    200: json(
+      z
+        .object({
+          model: z.string(),
+          match: z.enum(["exact", "prefix", "id"]),
+          tokens: z.array(VocabToken),
+          groups: z.array(z.object({ direction: z.string(), promoters: z.array(PromoterSchema) })),
+        })
+        .openapi("TokenPromoters"),
+      "Promoters grouped by direction, strongest first",
+    ),
     ...errorResponses,
   },
 });
@@ -120,20 +119,16 @@ export const vocabRoute = createRoute({
     }),
   },
   responses: {
-    200: {
-      content: {
-        "application/json": {
-          schema: z
-            .object({
-              model: z.string(),
-              tokens: z.array(z.object({ id: z.number().int(), token: z.string() })),
-              suggestions: z.array(z.string()).openapi({ description: "Near tokens, when an exact token was not found" }),
-            })
-            .openapi("VocabLookup"),
-        },
-      },
-      description: "Matching tokens",
-    },
+    200: json(
+      z
+        .object({
+          model: z.string(),
+          tokens: z.array(VocabToken),
+          suggestions: z.array(z.string()).openapi({ description: "Near tokens, when an exact token was not found" }),
+        })
+        .openapi("VocabLookup"),
+      "Matching tokens",
+    ),
     ...errorResponses,
   },
 });

@@ -2,6 +2,7 @@
 // a latent's statistics, explanations with scores, and its packed examples.
 import type { ModelScope } from "../compare/release";
 import type { Env } from "../env";
+import type { StoredExample } from "../ingest/row-writers";
 
 export interface ModelSummary {
   id: string;
@@ -57,15 +58,8 @@ export async function latentExplanations(env: Env, scope: ModelScope, sae: strin
   return [...byId.values()];
 }
 
-/** One example as ingest packs it (see src/ingest/row-writers.ts). */
-export interface Example {
-  kind: "top" | "quantile" | "random";
-  rank: number;
-  quantile: number | null;
-  maxActivation: number;
-  tokens: string[];
-  activations: number[];
-}
+/** One example as ingest packs it. */
+export type Example = StoredExample;
 
 /** A latent's examples: one D1 row names a byte range of a packed R2 object, read with one ranged GET. */
 export async function latentExamples(env: Env, scope: ModelScope, sae: string, index: number): Promise<Example[]> {

@@ -61,8 +61,8 @@ export async function similarLatents(env: Env, req: SimilarRequest): Promise<Sea
   const backend = vectorBackend(env);
   const best = new Map<string, RankedHit>();
   await asUnavailable(async () => {
-    for (const { id } of results) {
-      const vector = await backend.vectorOf(ref, id);
+    const vectors = await backend.vectorsOf(ref, results.map((r) => r.id));
+    for (const vector of vectors) {
       if (!vector) continue;
       // Room for the latent's own explanations and for latents with several.
       const hits = await backend.query(ref, vector, 2 * req.limit + results.length + 5, {

@@ -56,8 +56,9 @@ describe("Vectorize backend (fake binding)", () => {
   it("reads a stored vector by id", async () => {
     const { binding, calls } = fakeVectorize([]);
     const backend = new VectorizeBackend(binding);
-    expect(Array.from((await backend.vectorOf({ model: "m", release: 5 }, 2))!)).toEqual([Math.fround(0.6), Math.fround(0.8)]);
-    expect(await backend.vectorOf({ model: "m", release: 5 }, 3)).toBeNull();
+    const [found] = await backend.vectorsOf({ model: "m", release: 5 }, [2]);
+    expect(Array.from(found!)).toEqual([Math.fround(0.6), Math.fround(0.8)]);
+    expect(await backend.vectorsOf({ model: "m", release: 5 }, [3])).toEqual([null]);
     expect(calls.getByIds).toEqual([["5:2"], ["5:3"]]);
   });
 

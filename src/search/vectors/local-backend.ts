@@ -46,11 +46,6 @@ export class LocalBackend implements VectorIndex {
     return index.query(vector, topK, filter);
   }
 
-  async vectorOf(release: ReleaseRef, explanation: number): Promise<Float32Array | null> {
-    const index = await cachedLocalIndex(this.bucket, release.release, this.maxRows);
-    return index.vector(explanation);
-  }
-
   async vectorsOf(release: ReleaseRef, explanations: number[]): Promise<(Float32Array | null)[]> {
     const index = await cachedLocalIndex(this.bucket, release.release, this.maxRows);
     return Promise.all(explanations.map((e) => index.vector(e)));

@@ -32,8 +32,6 @@ export interface VectorIndex {
   readonly name: "local" | "vectorize";
   /** The topK nearest explanations of one release, best first, with cosine scores (exact unless the backend says otherwise). */
   query(release: ReleaseRef, vector: Float32Array, topK: number, filter: VectorFilter): Promise<VectorHit[]>;
-  /** The stored vector of one explanation, or null when the release has no such row. */
-  vectorOf(release: ReleaseRef, explanation: number): Promise<Float32Array | null>;
   /** The stored vectors of several explanations of one release, in order (null where absent), in as few reads as the backend allows. */
   vectorsOf(release: ReleaseRef, explanations: number[]): Promise<(Float32Array | null)[]>;
 }

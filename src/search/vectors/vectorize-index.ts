@@ -67,11 +67,6 @@ export class VectorizeBackend implements VectorIndex {
       .sort((a, b) => b.score - a.score);
   }
 
-  async vectorOf(release: ReleaseRef, explanation: number): Promise<Float32Array | null> {
-    const [found] = await this.binding.getByIds([vectorId(release.release, explanation)]);
-    return found ? Float32Array.from(found.values) : null;
-  }
-
   /** getByIds answers at most GET_BY_IDS_MAX ids a call; the calls run together. */
   async vectorsOf(release: ReleaseRef, explanations: number[]): Promise<(Float32Array | null)[]> {
     const chunks: number[][] = [];
